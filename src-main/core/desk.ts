@@ -392,8 +392,8 @@ export class Desk extends TypedEmitter<DeskEvents> {
       if (holdMs > 0) this.armHold(result.transfer.id, nowMs + holdMs);
       this.emit('transferCommitted', result);
       this.newCall();
-      this.emitTransfers();
-      this.emit('stats', this.stats({}));
+      // The list and the statistics are re-read after the press has been answered, not on its path.
+      this.scheduleRefresh();
     }
     return result;
   }
@@ -462,6 +462,20 @@ export class Desk extends TypedEmitter<DeskEvents> {
       if (this.sync) void this.sync.syncNow().catch(() => undefined);
       else this.emit('sync', this.syncState());
     }
+  }
+
+  private refreshScheduled = false;
+
+  /** Coalesces list/statistics refreshes after bursts of presses into one read. */
+  private scheduleRefresh(): void {
+    if (this.refreshScheduled) return;
+    this.refreshScheduled = true;
+    setImmediate(() => {
+      this.refreshScheduled = false;
+      if (this.closed) return;
+      this.emitTransfers();
+      this.emit('stats', this.stats({}));
+    });
   }
 
   private emitTransfers(): void {

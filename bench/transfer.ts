@@ -1,0 +1,52 @@
+// keyToDurableP99Ms: from a key action entering the Desk to the transfer committed (fsynced, synchronous=FULL)
+// on a file database, p99 over 2,000 presses. Baseline in the same run: a bare one-row INSERT transaction on
+// the same kind of database (the fsync floor).
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../src-main/core/store/database';
+import { openDesk } from '../src-main/core/open-desk';
+import { deskConfigSchema } from '../src-main/core/config/schema';
+import { median, percentile, round } from './stats';
+
+const PRESSES = 2000;
+
+export async function benchTransfer(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'fenliu-bench-'));
+  try {
+    const floor = fsyncFloor(join(dir, 'floor.db'));
+    const desk = await openDesk({ dataDir: join(dir, 'desk'), config: deskConfigSchema.parse({}), configFile: join(dir, 'desk', 'config.json') });
+    const samples: number[] = [];
+    for (let i = 0; i < PRESSES; i += 1) {
+      desk.setNote({ note: `报警人称想让110帮忙送一碗米粉到家里，第${i}次` });
+      const t0 = performance.now();
+      const result = desk.onKeyAction('transfer', 'hid-key');
+      samples.push(performance.now() - t0);
+      if (!result || !('kind' in result) || result.kind !== 'transferred') throw new Error(`press ${i} did not transfer`);
+    }
+    await desk.close();
+    return {
+      keyToDurableP99Ms: round(percentile(samples, 99)),
+      keyToDurableMedianMs: round(median(samples)),
+      fsyncFloorP99Ms: round(percentile(floor, 99)),
+      keyToDurableVsFsyncFloorP99: round(percentile(samples, 99) / percentile(floor, 99), 2),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function fsyncFloor(file: string): number[] {
+  const db = openDatabase(file);
+  db.exec('CREATE TABLE floor (id INTEGER PRIMARY KEY, payload TEXT)');
+  const insert = db.prepare('INSERT INTO floor (payload) VALUES (?)');
+  const samples: number[] = [];
+  for (let i = 0; i < PRESSES; i += 1) {
+    const t0 = performance.now();
+    db.transaction(() => insert.run('x'.repeat(600))).immediate();
+    samples.push(performance.now() - t0);
+  }
+  db.close();
+  return samples;
+}
