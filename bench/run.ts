@@ -1,9 +1,17 @@
 // `npm run bench [-- --json]`: every benchmark of the desk, one JSON object of named figures with --json.
 import { benchTransfer } from './transfer';
+import { benchKeys } from './keys';
+import { benchScreen } from './screen';
+import { benchClassify } from './classify';
 
 type Bench = { name: string; run: () => Promise<Record<string, number>> };
 
-const BENCHES: Bench[] = [{ name: 'transfer', run: benchTransfer }];
+const BENCHES: Bench[] = [
+  { name: 'transfer', run: benchTransfer },
+  { name: 'classify', run: benchClassify },
+  { name: 'keys', run: benchKeys },
+  { name: 'screen', run: benchScreen },
+];
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');

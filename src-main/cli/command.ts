@@ -2,6 +2,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Desk } from '../core/desk';
 import type { DeskConfig } from '../core/config/schema';
+import type { OpenDeskOptions } from '../core/open-desk';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -13,8 +14,11 @@ export interface CliContext {
   dataDir: string;
   /** Loaded, validated configuration (machine file layered under user file / --config). */
   config: DeskConfig;
-  /** Opens the Desk on the data dir (database, rules, …). Closed by the CLI runner after `run`. */
-  openDesk(): Promise<Desk>;
+  /**
+   * Opens the Desk on the data dir (database, rules, …). Closed by the CLI runner after `run`. Long-running
+   * commands (serve) ask for the transfer-key reader and the background sync.
+   */
+  openDesk(services?: OpenDeskOptions['services']): Promise<Desk>;
   out(line: string): void;
   err(line: string): void;
 }

@@ -36,7 +36,20 @@ function findCommand(argv: string[]): { command: Command | undefined; name: stri
   return { command: undefined, name: undefined, rest: argv };
 }
 
-export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) }): Promise<number> {
+export interface CliIo {
+  out(line: string): unknown;
+  err(line: string): unknown;
+}
+
+const STDIO: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+
+// `fenliu … | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+export async function main(argv: string[], io: CliIo = STDIO): Promise<number> {
   const { command, name, rest } = findCommand(argv);
   if (!command) {
     if (name === undefined || name === 'help') {
@@ -70,12 +83,12 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
         config ??= loadConfig(configSources(dataDir, configFlag));
         return config;
       },
-      openDesk: async () => {
-        desk ??= await openDesk({ dataDir, config: ctx.config, configFile: configSources(dataDir, configFlag).userFile });
+      openDesk: async (services) => {
+        desk ??= await openDesk({ dataDir, config: ctx.config, configFile: configSources(dataDir, configFlag).userFile, services });
         return desk;
       },
-      out: io.out,
-      err: io.err,
+      out: (line) => void io.out(line),
+      err: (line) => void io.err(line),
     };
     return await command.run(ctx);
   } catch (error) {

@@ -37,8 +37,10 @@ export interface RulesProvider {
   classify(note: string): Classification;
   info(): RulesInfoView;
   targets(): TargetView[];
-  /** Fired after a new pack became active (import, rollback, upstream). */
+  /** Fired after a new pack became active (import, rollback, upstream) or the language changed. */
   onChange?(listener: () => void): void;
+  /** Names in results follow the screen's language. */
+  setLocale?(locale: Locale): void;
 }
 
 /** The background sync (core/sync), attached when an upstream is configured. */
@@ -59,6 +61,11 @@ export interface KeyServiceLike {
   cancelLearn(): KeyStateView;
   onState(listener: (state: KeyStateView) => void): void;
   onAction(listener: (action: { action: string; deviceId: string; at: number; source: 'hid' | 'keyboard' }) => void): void;
+  /** A keyboard-mode key arrived (globalShortcut or a keydown in the window). True when it was bound. */
+  pressKey(accelerator: string, options?: { repeat?: boolean }): boolean;
+  /** Accelerators the adapters bind globally; changes are announced through onBindings. */
+  accelerators(): string[];
+  onBindings(listener: (accelerators: string[]) => void): void;
   stop(): Promise<void>;
 }
 
@@ -145,6 +152,25 @@ export class Desk extends TypedEmitter<DeskEvents> {
       this.emit('keyAction', { action: action.action, deviceId: action.deviceId, at: action.at });
       this.onKeyAction(action.action, action.source === 'hid' ? 'hid-key' : 'keyboard');
     });
+  }
+
+  /** A keyboard-mode transfer key (adapters: Electron globalShortcut, keydown in the window). */
+  pressKeyboardKey(accelerator: string, options: { repeat?: boolean } = {}): boolean {
+    if (this.keys) return this.keys.pressKey(accelerator, options);
+    // No key service (one-shot tools): the configured key still does its action.
+    if (accelerator !== this.config.keys.keyboard.accelerator || options.repeat) return false;
+    this.onKeyAction(this.config.keys.keyboard.action, 'keyboard');
+    return true;
+  }
+
+  /** The accelerators to bind globally. */
+  keyboardAccelerators(): string[] {
+    return this.keys?.accelerators() ?? [this.config.keys.keyboard.accelerator];
+  }
+
+  /** Learn mode bound another key: adapters re-register their global shortcuts. */
+  onKeyboardBindings(listener: (accelerators: string[]) => void): void {
+    this.keys?.onBindings(listener);
   }
 
   /** A mapped key was pressed. Never throws: a key press must not crash the desk. */
@@ -313,6 +339,7 @@ export class Desk extends TypedEmitter<DeskEvents> {
   setLocale(args: { locale: Locale }): Locale {
     this.locale = args.locale;
     this.deps.saveUserSetting?.({ locale: args.locale });
+    this.rules.setLocale?.(args.locale);
     this.emit('locale', this.locale);
     return this.locale;
   }

@@ -36,12 +36,13 @@ export function createRulesProvider(db: Db, config: DeskConfig, rulesDir: string
   warmUpNormalizer();
   const store = new RulesStore(db);
   let info = store.ensureDefault(rulesDir);
-  let compiled = loadActiveClassifier(db, config);
+  let current = config;
+  let compiled = loadActiveClassifier(db, current);
   if (!compiled) throw new RulesRefused('no rules pack is installed');
   const listeners: (() => void)[] = [];
   const changed = (next: RulesInfo): RulesInfo => {
     info = next;
-    compiled = loadActiveClassifier(db, config) ?? compiled;
+    compiled = loadActiveClassifier(db, current) ?? compiled;
     for (const listener of listeners) listener();
     return next;
   };
@@ -56,5 +57,10 @@ export function createRulesProvider(db: Db, config: DeskConfig, rulesDir: string
     importPack: (packJson, options) =>
       changed(store.import(packJson, { ...options, trustedKeys: config.rules.trustedKeys })),
     rollback: (actor = null) => changed(store.rollback(actor)),
+    setLocale: (locale) => {
+      // Target, category and red-flag names are compiled in the display language.
+      current = { ...current, locale };
+      changed(info);
+    },
   };
 }

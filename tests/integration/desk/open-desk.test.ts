@@ -1,0 +1,54 @@
+// The composed desk (openDesk): real SQLite, the shipped rules pack, the transfer key on recorded reports.
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openDesk } from '../../../src-main/core/open-desk';
+import { deskConfigSchema } from '../../../src-main/core/config/schema';
+import type { Desk } from '../../../src-main/core/desk';
+import { tempDir } from '../../support/desk/fixtures';
+import { FakeHidBackend } from '../../support/hid/fake-hid';
+import { DEVICES, REPORTS } from '../../support/hid/reports';
+import { readFileSync } from 'node:fs';
+
+let desk: Desk | undefined;
+afterEach(async () => {
+  await desk?.close();
+  desk = undefined;
+});
+
+describe('openDesk', () => {
+  it('names targets and categories in the language the call-taker picked', async () => {
+    const dataDir = tempDir();
+    desk = await openDesk({ dataDir, config: deskConfigSchema.parse({}), configFile: join(dataDir, 'config.json') });
+    const zh = desk.setNote({ note: '报警人称楼上装修噪音太大' });
+    desk.setLocale({ locale: 'en' });
+    const en = desk.setNote({ note: '报警人称楼上装修噪音太大' });
+    expect(en.target).toBe(zh.target);
+    expect(en.categoryName).not.toBe(zh.categoryName);
+    expect(en.categoryName).toMatch(/[a-z]/i);
+    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8'))).toEqual({ locale: 'en' });
+  });
+
+  it('a pedal press (report bytes through the key service) transfers the current call; a pulled cable shows as missing', async () => {
+    const dataDir = tempDir();
+    const backend = new FakeHidBackend();
+    backend.plug(DEVICES.infinity('/dev/hidraw9'));
+    desk = await openDesk({
+      dataDir,
+      config: deskConfigSchema.parse({ undoWindowMs: 3000 }),
+      configFile: join(dataDir, 'config.json'),
+      services: { keys: { backend } },
+    });
+    expect(desk.snapshot().keys.devices).toMatchObject([{ state: 'connected', vendorId: 0x05f3 }]);
+    const committed: string[] = [];
+    desk.on('transferCommitted', (r) => committed.push(r.transfer.target));
+    desk.setNote({ note: '报警人称想让110帮忙送一碗米粉到家里' });
+    backend.device('/dev/hidraw9').send(REPORTS.infinity.middle);
+    backend.device('/dev/hidraw9').send(REPORTS.infinity.allUp);
+    expect(committed).toEqual(['civic']);
+    expect(desk.listTransfers({})[0]).toMatchObject({ trigger: 'hid-key', status: 'pending' });
+    const states: string[] = [];
+    desk.on('keys', (k) => states.push(k.devices[0]?.state ?? 'none'));
+    backend.unplug('/dev/hidraw9');
+    expect(states).toContain('missing');
+  });
+});
