@@ -6,7 +6,7 @@ import { COMMANDS } from './commands';
 import { ConfigError, configSources, loadConfig } from '../core/config/load';
 import { resolveDataDir } from '../core/config/paths';
 import { DatabaseTooNewError } from '../core/store/database';
-import { openDesk } from '../core/open-desk';
+import { openDesk, startupNoticeOf } from '../core/open-desk';
 import type { Desk } from '../core/desk';
 
 const GLOBAL_OPTIONS = {
@@ -84,7 +84,12 @@ export async function main(argv: string[], io: CliIo = STDIO): Promise<number> {
         return config;
       },
       openDesk: async (services) => {
-        desk ??= await openDesk({ dataDir, config: ctx.config, configFile: configSources(dataDir, configFlag).userFile, services });
+        if (!desk) {
+          desk = await openDesk({ dataDir, config: ctx.config, configFile: configSources(dataDir, configFlag).userFile, services });
+          // A damaged database moved aside, or a data dir that cannot be written: said once, on stderr, for IT.
+          const notice = startupNoticeOf(desk);
+          if (notice) io.err(`fenliu: ${notice.message}`);
+        }
         return desk;
       },
       out: (line) => void io.out(line),

@@ -14,7 +14,9 @@ export type AuditKind =
   | 'rules.rollback'
   | 'keys.mapping'
   | 'inbox.acknowledge'
-  | 'transfer.acknowledge';
+  | 'transfer.acknowledge'
+  | 'store.damaged'
+  | 'store.recover';
 
 export interface AuditEntry {
   kind: AuditKind;

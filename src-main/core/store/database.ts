@@ -17,9 +17,20 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** The file is not a sound SQLite database (PRAGMA quick_check failed, or SQLite calls it corrupt / not a database). */
+export class DatabaseDamagedError extends Error {
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: the database is damaged (${problem})`);
+  }
+}
+
 export interface OpenOptions {
   readonly?: boolean;
+  /** Run PRAGMA quick_check before anything writes; a damaged file throws DatabaseDamagedError (the desk's start). */
+  quickCheck?: boolean;
 }
+
+const DAMAGE_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -28,6 +39,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // Read the version before any pragma that writes (journal_mode=WAL rewrites the header).
     const found = db.pragma('user_version', { simple: true }) as number;
     if (found > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(file, found, LATEST_SCHEMA_VERSION);
+    if (options.quickCheck) quickCheck(db, file);
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -37,9 +49,39 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     return db;
   } catch (error) {
-    db.close();
+    const code = (error as { code?: string }).code ?? '';
+    const damaged = options.quickCheck && (error instanceof DatabaseDamagedError || DAMAGE_CODES.test(code));
+    if (damaged) closeLeavingWal(db, file);
+    else db.close();
+    if (damaged && !(error instanceof DatabaseDamagedError)) throw new DatabaseDamagedError(file, `${code}: ${(error as Error).message}`);
     throw error;
   }
+}
+
+/**
+ * Reads every page once and checks NOT NULL / CHECK constraints (garbled values break them): about 80 ms for
+ * 20,000 transfers here. Runs on the read-write connection: a read-only one skips the constraint checks.
+ */
+function quickCheck(db: Db, file: string): void {
+  const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check).filter((text) => text !== 'ok');
+  if (problems.length > 0) throw new DatabaseDamagedError(file, `quick_check: ${problems.slice(0, 3).join('; ')}`);
+}
+
+/**
+ * The last connection to close would checkpoint the -wal into the damaged file and delete it. A read-only
+ * connection held across the close prevents that (it cannot checkpoint), so what is moved aside is what was found.
+ */
+function closeLeavingWal(db: Db, file: string): void {
+  let holder: Db | undefined;
+  try {
+    holder = new Database(file, { readonly: true, fileMustExist: true });
+    holder.pragma('user_version'); // a read joins the -wal index; until then the holder holds nothing
+  } catch {
+    // Not even openable read-only: then the close cannot checkpoint either.
+  }
+  db.close();
+  holder?.close();
 }
 
 export function schemaVersion(db: Db): number {
