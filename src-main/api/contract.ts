@@ -102,7 +102,9 @@ export type TransferResult =
 export type UndoResult =
   | { kind: 'undone'; transfer: TransferView }
   | { kind: 'too-late'; transfer: TransferView }
-  | { kind: 'nothing' };
+  | { kind: 'nothing' }
+  /** The disk refused the write: the transfer still stands (and may be sent), the call-taker must know. */
+  | { kind: 'refused'; reason: 'storage'; message: string };
 
 export interface InboxItemView {
   id: string;
@@ -161,6 +163,14 @@ export interface StatsView {
   dispatchesSaved: number;
 }
 
+export interface StorageView {
+  /** False while the disk refuses writes (full, read-only, damaged): new transfers are then refused. */
+  ok: boolean;
+  problem: string | null;
+  /** What happened at start that IT must know (e.g. a damaged database moved aside), shown until restart. */
+  notice: string | null;
+}
+
 export interface TargetView {
   code: TargetCode;
   number: string;
@@ -181,7 +191,7 @@ export interface DeskSnapshot {
   keys: KeyStateView;
   rules: RulesInfoView;
   stats: StatsView;
-  storage: { ok: boolean; problem: string | null };
+  storage: StorageView;
 }
 
 export interface DeskCommandResults {
@@ -217,7 +227,7 @@ export interface DeskEvents {
   rules: RulesInfoView;
   stats: StatsView;
   locale: Locale;
-  storage: { ok: boolean; problem: string | null };
+  storage: StorageView;
 }
 export type DeskEventName = keyof DeskEvents;
 

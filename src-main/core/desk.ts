@@ -13,6 +13,7 @@ import type {
   Locale,
   RulesInfoView,
   StatsView,
+  StorageView,
   SyncStateView,
   TargetCode,
   TargetView,
@@ -76,6 +77,8 @@ export interface DeskDeps {
   now?: () => number;
   /** Persists a per-user setting (locale, learnt key mapping) into the user config file. */
   saveUserSetting?: (patch: Record<string, unknown>) => void;
+  /** What the store found at start (damaged database moved aside, data dir not writable, disk full). */
+  startupNotice?: { kind: 'database-damaged' | 'data-dir-read-only' | 'disk-full'; message: string } | null;
   /** Where log lines go; defaults to nothing (the CLI prints results itself). */
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
@@ -124,6 +127,8 @@ export class Desk extends TypedEmitter<DeskEvents> {
     this.inboxRepo = new InboxRepository(this.db);
     this.call = this.freshCall();
     this.classification = this.rules.classify('');
+    const notice = deps.startupNotice;
+    if (notice && notice.kind !== 'database-damaged') this.storageProblem = notice.message;
     this.rules.onChange?.(() => {
       this.classification = this.rules.classify(this.call.note);
       this.emit('rules', this.rules.info());
@@ -213,7 +218,7 @@ export class Desk extends TypedEmitter<DeskEvents> {
       keys: this.keys?.state() ?? NO_KEYS,
       rules: this.rules.info(),
       stats: this.stats({}),
-      storage: { ok: this.storageProblem === null, problem: this.storageProblem },
+      storage: this.storageView(),
     };
   }
 
@@ -260,7 +265,7 @@ export class Desk extends TypedEmitter<DeskEvents> {
     const result = this.guardStorage(() =>
       undoTransfer(this.db, id, nowMs, this.config.desk.operatorId, (code) => this.targetName(code as TargetCode)),
     );
-    if (result === null) return { kind: 'nothing' };
+    if (result === null) return { kind: 'refused', reason: 'storage', message: `本地存储失败，撤销未完成：${this.storageProblem}` };
     if (result.kind === 'undone') {
       this.clearHold(id);
       // The call comes back to the card if the call-taker has not started the next one.
@@ -431,7 +436,7 @@ export class Desk extends TypedEmitter<DeskEvents> {
       const result = write();
       if (this.storageProblem !== null) {
         this.storageProblem = null;
-        this.emit('storage', { ok: true, problem: null });
+        this.emit('storage', this.storageView());
       }
       return result;
     } catch (error) {
@@ -442,12 +447,17 @@ export class Desk extends TypedEmitter<DeskEvents> {
     }
   }
 
+  private storageView(): StorageView {
+    const notice = this.deps.startupNotice;
+    return { ok: this.storageProblem === null, problem: this.storageProblem, notice: notice?.kind === 'database-damaged' ? notice.message : null };
+  }
+
   private markStorageProblem(code: string): void {
     const problem = describeStorageError(code);
     this.deps.log?.warn({ code }, 'storage refused a write');
     if (problem === this.storageProblem) return;
     this.storageProblem = problem;
-    this.emit('storage', { ok: false, problem });
+    this.emit('storage', this.storageView());
   }
 
   private latestUndoable(nowMs: number): string | undefined {

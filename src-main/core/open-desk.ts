@@ -54,6 +54,7 @@ export async function openDesk(options: OpenDeskOptions): Promise<Desk> {
       now: options.now,
       log: options.log,
       saveUserSetting: (patch) => updateUserConfig(options.configFile, patch),
+      startupNotice: opened.notice,
     });
     if (opened.notice) startupNotices.set(desk, opened.notice);
     if (options.services?.sync && options.config.upstream.url) {

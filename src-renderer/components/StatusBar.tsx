@@ -66,7 +66,14 @@ export function StatusBar() {
 export function StorageAlert() {
   const t = useT();
   const storage = useSnapshot('storage');
-  if (storage.ok) return null;
+  if (storage.ok) {
+    if (!storage.notice) return null;
+    return (
+      <div className="storage-alert storage-notice" role="status" data-testid="storage-notice">
+        {t('storage.notice', { notice: storage.notice })}
+      </div>
+    );
+  }
   return (
     <div className="storage-alert" role="alert" data-testid="storage-alert">
       {t('storage.problem', { problem: storage.problem ?? '?' })}

@@ -105,6 +105,7 @@ export const en: Record<MessageKey, string> = {
 
   'rules.label': 'Rules',
 
+  'storage.notice': 'At start: {notice} Tell IT.',
   'storage.problem': 'Local storage failed: {problem}. New transfers are refused; call IT now.',
 
   'stats.title': 'This shift',

@@ -103,6 +103,7 @@ export const zhCN = {
 
   'rules.label': '规则',
 
+  'storage.notice': '启动时发现：{notice} 请告知IT。',
   'storage.problem': '本地存储故障：{problem}。新的转接会被拒绝，请立即联系IT。',
 
   'stats.title': '本班统计',

@@ -105,6 +105,7 @@ export const zhTW: Record<MessageKey, string> = {
 
   'rules.label': '規則',
 
+  'storage.notice': '啟動時發現：{notice} 請告知IT。',
   'storage.problem': '本機儲存故障：{problem}。新的轉接會被拒絕，請立即聯絡IT。',
 
   'stats.title': '本班統計',

@@ -111,6 +111,7 @@ export function createDeskStore(connection: DeskConnection): DeskStore {
     };
     const showUndoResult = (result: UndoResult) => {
       if (result.kind === 'nothing') showToast({ kind: 'nothing' });
+      else if (result.kind === 'refused') showToast({ kind: 'refused', message: result.message });
       else showToast({ kind: result.kind, transfer: result.transfer });
     };
 

@@ -48,11 +48,20 @@ describe('the status bar', () => {
     const connection = new FakeDeskConnection();
     await renderDesk(connection);
     expect(screen.queryByTestId('storage-alert')).toBeNull();
-    act(() => connection.emit('storage', { ok: false, problem: '磁盘已满（SQLITE_FULL）' }));
+    act(() => connection.emit('storage', { ok: false, problem: '磁盘已满（SQLITE_FULL）', notice: null }));
     const alert = screen.getByTestId('storage-alert');
     expect(alert.getAttribute('role')).toBe('alert');
     expect(alert.textContent).toContain('磁盘已满（SQLITE_FULL）');
     expect(alert.textContent).toContain('新的转接会被拒绝');
+  });
+
+  it('tells the call-taker to inform IT when the database was found damaged at start', async () => {
+    const connection = new FakeDeskConnection();
+    await renderDesk(connection);
+    expect(screen.queryByTestId('storage-notice')).toBeNull();
+    act(() => connection.emit('storage', { ok: true, problem: null, notice: '数据库已损坏，已移到 fenliu-damaged-1.db。' }));
+    expect(screen.queryByTestId('storage-alert')).toBeNull();
+    expect(screen.getByTestId('storage-notice').textContent).toContain('请告知IT');
   });
 
   it('says when the connection to the desk is lost, and a key press then fails visibly', async () => {

@@ -166,7 +166,7 @@ export function makeSnapshot(extra: Partial<DeskSnapshot> = {}): DeskSnapshot {
       overdue: 0,
       dispatchesSaved: 0,
     },
-    storage: { ok: true, problem: null },
+    storage: { ok: true, problem: null, notice: null },
     ...extra,
   };
 }

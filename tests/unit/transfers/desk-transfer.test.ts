@@ -141,7 +141,7 @@ describe('storage failures', () => {
     const result = roDesk.transfer({ trigger: 'hid-key' });
     expect(result).toMatchObject({ kind: 'refused', reason: 'storage' });
     expect(roDesk.snapshot().storage.ok).toBe(false);
-    expect(storage).toEqual([{ ok: false, problem: expect.stringMatching(/只读/) }]);
+    expect(storage).toEqual([{ ok: false, problem: expect.stringMatching(/只读/), notice: null }]);
     expect(count('SELECT count(*) AS n FROM transfers')).toBe(0);
   });
 });
