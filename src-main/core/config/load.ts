@@ -45,7 +45,16 @@ function readJsonFile(file: string, mustExist: boolean): Json {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`${file}: must hold a JSON object`);
   }
-  return parsed as Json;
+  return stripComments(parsed) as Json;
+}
+
+/** JSON has no comments: keys starting with "$comment" are notes for people (IT) and are dropped before validation. */
+export function stripComments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripComments);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Json = {};
+  for (const [key, inner] of Object.entries(value)) if (!key.startsWith('$comment')) out[key] = stripComments(inner);
+  return out;
 }
 
 /** Objects merge key by key; arrays and scalars of the upper layer replace the lower one. */

@@ -51,7 +51,14 @@ export interface UpstreamTransfer {
   matchedTerms: string[];
 }
 
-export function toUpstreamTransfer(row: TransferRow): UpstreamTransfer {
+/** The columns a record for the upstream is made of (the sync reads only these). */
+export type UpstreamSourceRow = Pick<
+  TransferRow,
+  | 'id' | 'call_id' | 'desk_id' | 'operator_id' | 'caller_number' | 'call_started_at' | 'transferred_at' | 'target'
+  | 'target_number' | 'category' | 'red_flag' | 'override' | 'trigger' | 'note' | 'rules_version' | 'matched_terms'
+>;
+
+export function toUpstreamTransfer(row: UpstreamSourceRow): UpstreamTransfer {
   return {
     id: row.id,
     callId: row.call_id,
