@@ -2,6 +2,7 @@
 import { benchTransfer } from './transfer';
 import { benchKeys } from './keys';
 import { benchScreen } from './screen';
+import { benchSync } from './sync';
 import { benchClassify } from './classify';
 
 type Bench = { name: string; run: () => Promise<Record<string, number>> };
@@ -11,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: 'classify', run: benchClassify },
   { name: 'keys', run: benchKeys },
   { name: 'screen', run: benchScreen },
+  { name: 'sync', run: benchSync },
 ];
 
 const json = process.argv.includes('--json');

@@ -517,7 +517,8 @@ export class Desk extends TypedEmitter<DeskEvents> {
 
   private emitTransfers(): void {
     this.emit('transfers', this.listTransfers({}));
-    if (!this.sync) this.emit('sync', this.syncState());
+    // Queued and held counts change with every transfer, whether or not a sync round runs now.
+    this.emit('sync', this.syncState());
   }
 
   private freshCall(id?: string, callerNumber: string | null = null): CallState {

@@ -9,6 +9,7 @@ import { databasePath } from './config/paths';
 import { openDeskDatabase, sealReadOnly, type StartupNotice } from './store/health';
 import { Desk, type DeskDeps } from './desk';
 import { createRulesProvider } from './rules/provider';
+import { packSha256 } from './rules/store';
 import { createKeyService, deskKeyService } from './desk-services';
 import { createSyncEngine } from './sync';
 import type { Clock, HidBackend, KeyLogger } from './keys';
@@ -65,7 +66,11 @@ export async function openDesk(options: OpenDeskOptions): Promise<Desk> {
         log: options.log,
         // A pack from upstream goes through the same verification as `fenliu rules import`; a refusal throws
         // and the installed rules stay.
-        installRulesPack: (json) => void rules.importPack(json, { source: 'upstream', actor: null }),
+        installRulesPack: (json) => {
+          // The pack already active, served again (a new ETag, a restarted server): nothing to install.
+          if (typeof json === 'object' && json !== null && packSha256(json) === rules.store.info()?.sha256) return;
+          rules.importPack(json, { source: 'upstream', actor: null });
+        },
       });
       desk.attachSync(engine);
       engine.start();

@@ -52,3 +52,41 @@ describe('openDesk', () => {
     expect(states).toContain('missing');
   });
 });
+
+describe('openDesk with the sync', () => {
+  it('installs a newer signed pack from upstream once, and a pack served again is no error', async () => {
+    const { startUpstream } = await import('../../support/upstream/server');
+    const { generateSigningKey, signPack } = await import('../../../src-main/core/rules/signature');
+    const key = generateSigningKey();
+    const shipped = JSON.parse(readFileSync(join(__dirname, '../../../assets/rules/default-pack.json'), 'utf8'));
+    const newer = signPack({ ...shipped, version: `${shipped.version}.1`, signature: undefined }, key.privateKeyPem, 'county');
+    const up = await startUpstream({ rules: newer });
+    const dataDir = tempDir();
+    let now = Date.now();
+    try {
+      desk = await openDesk({
+        now: () => now,
+        dataDir,
+        config: deskConfigSchema.parse({
+          upstream: { url: up.url, token: up.token, intervalMs: 500 },
+          rules: { trustedKeys: [{ id: 'county', publicKey: key.publicKeyBase64 }] },
+        }),
+        configFile: join(dataDir, 'config.json'),
+        services: { sync: true },
+      });
+      await desk.syncNow();
+      expect(desk.snapshot().rules).toMatchObject({ version: newer.version, signer: 'county' });
+      // The same pack under a new ETag: nothing to install, and no rules problem reported.
+      up.setRules({ signature: newer.signature, ...newer });
+      now += 11 * 60_000; // past the rules interval
+      await desk.syncNow();
+      expect(up.requests().filter((r) => r.path.includes('rules')).length).toBe(2);
+      expect(desk.snapshot().sync.lastError).toBeNull();
+      expect(desk.snapshot().rules.version).toBe(newer.version);
+    } finally {
+      await desk?.close();
+      desk = undefined;
+      await up.stop();
+    }
+  });
+});
