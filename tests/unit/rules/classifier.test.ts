@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { compileClassifier } from '../../../src-main/core/rules/classifier';
 import { parsePackText } from '../../../src-main/core/rules/pack';
 import { evaluate, parseLabelledNotes } from '../../../src-main/core/rules/evaluate';
@@ -11,7 +11,10 @@ const notes = (file: URL) => parseLabelledNotes(readFileSync(file, 'utf8'), file
 
 describe('the default pack on labelled notes', () => {
   it('gets every red flag and every target of the shared samples right', () => {
-    const result = evaluate(shipped.classify, notes(new URL('../../../../shared/samples/call-notes.jsonl', import.meta.url)));
+    // The customer's samples beside the checkout (../shared, as CI lays it out), else the copy kept in fixtures.
+    const beside = new URL('../../../../shared/samples/call-notes.jsonl', import.meta.url);
+    const file = existsSync(beside) ? beside : new URL('../../../fixtures/samples-call-notes.jsonl', import.meta.url);
+    const result = evaluate(shipped.classify, notes(file));
     expect(result.misses).toEqual([]);
   });
 
