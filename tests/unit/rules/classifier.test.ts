@@ -13,7 +13,7 @@ describe('the default pack on labelled notes', () => {
   it('gets every red flag and every target of the shared samples right', () => {
     // The customer's samples beside the checkout (../shared, as CI lays it out), else the copy kept in fixtures.
     const beside = new URL('../../../../shared/samples/call-notes.jsonl', import.meta.url);
-    const file = existsSync(beside) ? beside : new URL('../../../fixtures/samples-call-notes.jsonl', import.meta.url);
+    const file = existsSync(beside) ? beside : new URL('../../fixtures/samples-call-notes.jsonl', import.meta.url);
     const result = evaluate(shipped.classify, notes(file));
     expect(result.misses).toEqual([]);
   });
