@@ -222,7 +222,7 @@ export interface DeskEvents {
   inbox: InboxItemView[];
   sync: SyncStateView;
   keys: KeyStateView;
-  /** A mapped key action arrived (e.g. transfer from the pedal); `at` is the event's ms timestamp. */
+  /** A mapped key action arrived (e.g. transfer from the pedal); `at`: when the key went down, epoch ms. */
   keyAction: { action: string; deviceId: string; at: number };
   rules: RulesInfoView;
   stats: StatsView;

@@ -4,10 +4,13 @@ import type { KeyStateView } from '../api/contract';
 import type { KeyServiceLike } from './desk';
 import type { Db } from './store/database';
 import { appendAudit } from './store/audit';
-import { KeyService, type KeyServiceOptions } from './keys';
+import { performance } from 'node:perf_hooks';
+import { KeyService, systemClock, type Clock, type KeyServiceOptions } from './keys';
 
 /** Wraps KeyService in the shape the Desk speaks (KeyStateView, learn as a state change, plain actions). */
-export function deskKeyService(service: KeyService): KeyServiceLike & { start(): Promise<void> } {
+export function deskKeyService(service: KeyService, clock: Clock = systemClock): KeyServiceLike & { start(): Promise<void> } {
+  // Key events carry the key clock's monotonic time; the Desk API speaks epoch milliseconds (sub-ms precise).
+  const toEpochMs = (at: number) => performance.timeOrigin + performance.now() - (clock.now() - at);
   let unavailable: { message: string; hint: string } | null = null;
   let learning: { action: string } | null = null;
   const stateListeners: ((state: KeyStateView) => void)[] = [];
@@ -60,7 +63,7 @@ export function deskKeyService(service: KeyService): KeyServiceLike & { start():
     onState: (listener) => void stateListeners.push(listener),
     onAction: (listener) =>
       void service.on('action', (a) =>
-        listener({ action: a.action, deviceId: a.event.deviceId, at: a.event.at, source: a.event.source }),
+        listener({ action: a.action, deviceId: a.event.deviceId, at: toEpochMs(a.event.at), source: a.event.source }),
       ),
     pressKey: (accelerator, options) => service.pressKey(accelerator, options),
     accelerators: () => service.keyboardAccelerators(),

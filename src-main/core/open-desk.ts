@@ -93,7 +93,7 @@ export async function openDesk(options: OpenDeskOptions): Promise<Desk> {
         operatorId: options.config.desk.operatorId,
         saveKeys: (keys) => updateUserConfig(options.configFile, { keys }),
       });
-      const keys = deskKeyService(service);
+      const keys = deskKeyService(service, options.services.keys.clock);
       desk.attachKeys(keys);
       await keys.start();
     }

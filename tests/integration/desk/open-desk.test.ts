@@ -90,3 +90,21 @@ describe('openDesk with the sync', () => {
     }
   });
 });
+
+describe('key actions reach the screen with the press time', () => {
+  it('stamps keyAction with the epoch time the pedal went down', async () => {
+    const dataDir = tempDir();
+    const backend = new FakeHidBackend();
+    backend.plug(DEVICES.infinity('/dev/hidraw8'));
+    desk = await openDesk({ dataDir, config: deskConfigSchema.parse({}), configFile: join(dataDir, 'config.json'), services: { keys: { backend } } });
+    const actions: { action: string; at: number }[] = [];
+    desk.on('keyAction', (a) => actions.push(a));
+    const before = Date.now();
+    backend.device('/dev/hidraw8').send(REPORTS.infinity.left);
+    const after = Date.now();
+    expect(actions).toHaveLength(1);
+    expect(actions[0]!.action).toBe('undo');
+    expect(actions[0]!.at).toBeGreaterThanOrEqual(before - 1);
+    expect(actions[0]!.at).toBeLessThanOrEqual(after + 1);
+  });
+});

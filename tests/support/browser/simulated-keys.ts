@@ -14,7 +14,10 @@ export class SimulatedPedal {
     this.backend.plug(DEVICES.infinity(PEDAL_PATH));
   }
 
-  /** The pedal is pressed and released now; returns the press time (epoch ms, sub-millisecond). */
+  /**
+   * The pedal is pressed and released now; returns the press time (epoch ms, sub-millisecond). Like a real pedal,
+   * two presses less than the debounce time apart (30 ms) count as one.
+   */
   press(action: keyof typeof PEDAL_FOR = 'transfer'): number {
     const at = performance.timeOrigin + performance.now();
     const device = this.backend.device(PEDAL_PATH);
