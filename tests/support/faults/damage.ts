@@ -2,18 +2,9 @@
 // wrote into the file), a file cut short (disk full while copying, power loss on a FAT stick), a garbled header.
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { seededRandom as prng } from '../seeded-random';
 
-/** A small deterministic PRNG (mulberry32) so a damage pattern is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function pageSizeOf(file: string): number {
   const header = readFileSync(file).subarray(16, 18);

@@ -34,6 +34,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
+import { seededRandom } from '../seeded-random';
 
 export const FAULT_KINDS = [
   'delay', 'error-500', 'error-502', 'busy-429', 'busy-503', 'drop', 'lost-ack', 'malformed', 'slow-body', 'huge-body',
@@ -163,17 +164,7 @@ const transferSchema = z.strictObject({
   matchedTerms: z.array(z.string()),
 });
 
-/** mulberry32: a tiny seeded PRNG so a fault pattern can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../seeded-random';
 
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
