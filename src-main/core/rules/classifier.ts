@@ -171,6 +171,9 @@ export function compileClassifier(pack: RulesPack, options: CompileOptions = {})
   const near = (ctx: CompiledContext, cue: Span, hit: Hit): boolean => {
     if (ctx.side === 'note') return true;
     if (cue.start < hit.end && hit.start < cue.end) return true; // overlapping
+    // "either" with no window means a cue inside the match (a compound like 抢救 around 抢): merely touching the
+    // match is another word, and must not cancel a red flag.
+    if (ctx.side === 'either' && ctx.window === 0) return false;
     const before = cue.end <= hit.start && hit.start - cue.end <= ctx.window;
     const after = cue.start >= hit.end && cue.start - hit.end <= ctx.window;
     if (ctx.side === 'before') return before;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { compileClassifier } from '../../../src-main/core/rules/classifier';
-import { parsePackText } from '../../../src-main/core/rules/pack';
+import { parsePack, parsePackText } from '../../../src-main/core/rules/pack';
 import { evaluate, parseLabelledNotes } from '../../../src-main/core/rules/evaluate';
 import { smallPack } from './small-pack';
 
@@ -101,5 +101,22 @@ describe('classifier mechanics', () => {
     const start = performance.now();
     for (let i = 0; i < 200; i += 1) shipped.classify(note);
     expect((performance.now() - start) / 200).toBeLessThan(2); // ms; generous for a shared machine
+  });
+});
+
+describe('context cues without a window', () => {
+  it('do not cancel a danger phrase that merely touches them', () => {
+    const base = JSON.parse(readFileSync(new URL('../../../assets/rules/default-pack.json', import.meta.url), 'utf8'));
+    const pack = parsePack(
+      {
+        ...base,
+        context: [...base.context, { id: 'test-compound', effect: 'cancel', cues: ['外卖'], side: 'either', appliesTo: { phrases: ['抢包'] } }],
+      },
+      'test-pack.json',
+    );
+    const classifier = compileClassifier(pack);
+    expect(classifier.classify('有人抢包').redFlag).toBe(true);
+    // 外卖 touching 抢包: another word, the red flag stands.
+    expect(classifier.classify('外卖抢包').redFlags.map((f) => f.phrase)).toContain('抢包');
   });
 });
