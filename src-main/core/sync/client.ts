@@ -25,7 +25,12 @@ export type PushAnswer =
   | Failure;
 
 export type PageAnswer = { kind: 'page'; items: unknown[]; next: string } | Failure;
-export type RulesAnswer = { kind: 'unchanged' } | { kind: 'pack'; json: unknown; etag: string } | Failure;
+export type RulesAnswer =
+  | { kind: 'unchanged' }
+  /** 404: the county publishes no pack of its own (yet); the installed rules stay, and that is no fault. */
+  | { kind: 'none' }
+  | { kind: 'pack'; json: unknown; etag: string }
+  | Failure;
 
 export const CREDENTIALS_REFUSED = '上级平台拒绝本席位的凭据';
 
@@ -87,6 +92,7 @@ export class UpstreamClient {
     const res = await this.exchange('GET', '/v1/rules/current', undefined, LIMITS.rules, signal, etag ? { 'if-none-match': etag } : {});
     if ('kind' in res) return res;
     if (res.status === 304) return { kind: 'unchanged' };
+    if (res.status === 404) return { kind: 'none' };
     if (res.status !== 200) return this.statusFailure(res, true);
     let json: unknown;
     try {

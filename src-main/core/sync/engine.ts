@@ -623,6 +623,10 @@ export class SyncEngine implements SyncEngineLike {
       this.rulesProblem = refused ? `上级规则包未安装：${refused.error}` : null;
       return null;
     }
+    if (answer.kind === 'none') {
+      this.rulesProblem = null;
+      return null;
+    }
     try {
       await install(answer.json, answer.etag);
       this.checkStopped();

@@ -138,13 +138,14 @@ describe('rules pack', () => {
     expect(installed.map((p) => p.json)).toEqual([{ version: '2026.11.1' }, { version: '2026.12.2' }]);
   });
 
-  it('an upstream without a pack costs the rules, not the sync', async () => {
-    const { up, ids, engine } = await setup(2, { installRulesPack: () => undefined });
+  it('an upstream with no county pack (404) is no fault: the installed rules stay and the sync shows no error', async () => {
+    const installed: unknown[] = [];
+    const { up, ids, engine } = await setup(2, { installRulesPack: (json) => void installed.push(json) });
     up.setRules(null);
     const state = await engine.syncNow();
     expect(up.stored().map((t) => t.id)).toEqual(ids);
-    expect(state).toMatchObject({ online: true, queued: 0, nextTryAt: null });
-    expect(state.lastError).toContain('无法获取上级规则包');
+    expect(state).toMatchObject({ online: true, queued: 0, nextTryAt: null, lastError: null });
+    expect(installed).toEqual([]);
   });
 });
 
