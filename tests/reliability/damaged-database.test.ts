@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openDeskDatabase } from '../../src-main/core/store/health';
 import { DatabaseTooNewError, openDatabase } from '../../src-main/core/store/database';
 import { verifyAudit } from '../../src-main/core/store/audit';
-import { recoverDatabase, SALVAGED_TABLES, salvagedColumns } from '../../src-main/core/store/recover';
+import { recoverDatabase, SALVAGED_TABLES, salvagedColumns } from '../../src-main/core/transfers/recover';
 import { scanRawRecords } from '../../src-main/core/store/sqlite-pages';
 import { openDesk, startupNoticeOf } from '../../src-main/core/open-desk';
 import { deskConfigSchema } from '../../src-main/core/config/schema';

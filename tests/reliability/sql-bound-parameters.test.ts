@@ -13,7 +13,7 @@ const SQL_METHODS = new Set(['prepare', 'exec', 'pragma']);
 /** file → the exact text of an interpolated expression allowed there, and why. */
 const DOCUMENTED_EXCEPTIONS: { file: string; expression: string; why: string }[] = [
   { file: 'src-main/core/store/database.ts', expression: 'Math.trunc(migration.version)', why: 'PRAGMA user_version takes no parameter; an integer from our own migration list' },
-  { file: 'src-main/core/store/recover.ts', expression: 'table', why: 'a table name (identifiers cannot be bound) from the fixed TABLES list' },
+  { file: 'src-main/core/transfers/recover.ts', expression: 'table', why: 'a table name (identifiers cannot be bound) from the fixed TABLES list' },
   { file: 'src-main/core/sync/engine.ts', expression: 'Math.trunc(previous)', why: 'PRAGMA synchronous takes no parameter; restores the integer it read from PRAGMA synchronous' },
   { file: 'src-main/cli/commands/doctor.ts', expression: `name.replace(/"/g, '""')`, why: 'a table name read from sqlite_master, quoted as an SQL identifier, for row counts' },
 ];

@@ -7,7 +7,7 @@ import type { Command } from '../command';
 import { UsageError } from '../command';
 import { databasePath } from '../../core/config/paths';
 import { DatabaseDamagedError, openDatabase } from '../../core/store/database';
-import { recoverDatabase, RecoverError, type RecoverReport, type TableCounts } from '../../core/store/recover';
+import { recoverDatabase, RecoverError, type RecoverReport, type TableCounts } from '../../core/transfers/recover';
 
 function line(name: string, c: TableCounts): string {
   return `  ${name.padEnd(14)} found ${c.found}, added ${c.inserted}, already here ${c.alreadyPresent}${c.conflicting ? `, not added (conflict) ${c.conflicting}` : ''}`;

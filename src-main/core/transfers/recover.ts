@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { TRANSFER_STATUSES } from '../../api/contract';
-import { appendAudit } from './audit';
-import type { Db } from './database';
-import { LATEST_SCHEMA_VERSION } from './migrations';
-import { scanRawRecords, type RawRecord, type SqlValue } from './sqlite-pages';
-import { toRfc3339 } from './time';
+import { appendAudit } from '../store/audit';
+import type { Db } from '../store/database';
+import { LATEST_SCHEMA_VERSION } from '../store/migrations';
+import { TransferRepository } from './repository';
+import { scanRawRecords, type RawRecord, type SqlValue } from '../store/sqlite-pages';
+import { toRfc3339 } from '../store/time';
 
 const text = z.string();
 const maybeText = z.string().nullable();
@@ -412,16 +413,7 @@ function writeTransfers(db: Db, transfers: Map<string, TransferRow>, calls: Map<
     `INSERT INTO calls (id, started_at, caller_number, note, classification, disposition, disposition_at)
      VALUES (@id, @started_at, @caller_number, @note, NULL, @disposition, @disposition_at)`,
   );
-  const insert = db.prepare(
-    `INSERT INTO transfers (id, call_id, desk_id, operator_id, caller_number, call_started_at, transferred_at,
-       transferred_ms, target, target_number, category, red_flag, override, trigger, note, rules_version,
-       matched_terms, status, hold_until_ms, status_at, status_by, due_at, comment, rejected_error, attention,
-       acknowledged_at)
-     VALUES (@id, @call_id, @desk_id, @operator_id, @caller_number, @call_started_at, @transferred_at,
-       @transferred_ms, @target, @target_number, @category, @red_flag, @override, @trigger, @note, @rules_version,
-       @matched_terms, @status, @hold_until_ms, @status_at, @status_by, @due_at, @comment, @rejected_error,
-       @attention, @acknowledged_at)`,
-  );
+  const repository = new TransferRepository(db);
   const enqueue = db.prepare(
     'INSERT INTO outbox (transfer_id, not_before_ms, attempts, last_error) VALUES (?, ?, ?, ?) ON CONFLICT(transfer_id) DO NOTHING',
   );
@@ -446,7 +438,7 @@ function writeTransfers(db: Db, transfers: Map<string, TransferRow>, calls: Map<
       rebuiltCalls += 1;
     }
     try {
-      insert.run(row);
+      repository.insert(row);
     } catch (error) {
       if (!String((error as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw error;
       t.conflicting += 1;
