@@ -43,16 +43,14 @@ export function deskKeyService(service: KeyService, clock: Clock = systemClock):
     state,
     learn(action) {
       learning = { action };
-      service.learn(action).then(
-        () => {
+      // Learned, cancelled or refused: either way learn mode is over (the key service logs why).
+      void service
+        .learn(action)
+        .catch(() => null)
+        .then(() => {
           learning = null;
           emitState();
-        },
-        () => {
-          learning = null;
-          emitState();
-        },
-      );
+        });
       return state();
     },
     cancelLearn() {

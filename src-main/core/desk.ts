@@ -260,7 +260,7 @@ export class Desk extends TypedEmitter<DeskEvents> {
 
   undo(args: { transferId?: string }): UndoResult {
     const nowMs = this.now();
-    const id = args.transferId ?? this.latestUndoable(nowMs);
+    const id = args.transferId ?? this.transfersRepo.latestUndoable(nowMs);
     if (!id) return { kind: 'nothing' };
     const result = this.guardStorage(() =>
       undoTransfer(this.db, id, nowMs, this.config.desk.operatorId, (code) => this.targetName(code as TargetCode)),
@@ -458,13 +458,6 @@ export class Desk extends TypedEmitter<DeskEvents> {
     if (problem === this.storageProblem) return;
     this.storageProblem = problem;
     this.emit('storage', this.storageView());
-  }
-
-  private latestUndoable(nowMs: number): string | undefined {
-    const row = this.db
-      .prepare("SELECT id FROM transfers WHERE status = 'pending' AND hold_until_ms > ? ORDER BY transferred_ms DESC LIMIT 1")
-      .get(nowMs) as { id: string } | undefined;
-    return row?.id;
   }
 
   private armHold(id: string, untilMs: number): void {

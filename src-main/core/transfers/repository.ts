@@ -152,6 +152,14 @@ export class TransferRepository {
     return this.db.prepare(sql).all(...params) as TransferRow[];
   }
 
+  /** The newest transfer still inside its undo window: what an undo key acts on. */
+  latestUndoable(nowMs: number): string | undefined {
+    const row = this.db
+      .prepare("SELECT id FROM transfers WHERE status = 'pending' AND hold_until_ms > ? ORDER BY transferred_ms DESC LIMIT 1")
+      .get(nowMs) as { id: string } | undefined;
+    return row?.id;
+  }
+
   /** Pending transfers whose undo window has passed become queued (sendable). Returns the ids released. */
   releaseHolds(nowMs: number, statusAt: string): string[] {
     const rows = this.db
